@@ -14,15 +14,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+# The CLI and the UI share one local Dagster instance, so runs from the shell show up in the UI.
+DAGSTER_LOCAL_HOME := $(CURDIR)/var/dagster_home
+export DAGSTER_HOME ?= $(DAGSTER_LOCAL_HOME)
+
+$(DAGSTER_HOME)/dagster.yaml: deploy/dagster.dev.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp deploy/dagster.dev.yaml $@
+
+run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/datagen run
 
 test: $(STAMP)
 	$(BIN)/pytest
 
-dev: $(STAMP)
-	mkdir -p var/dagster_home
-	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/var/dagster_home} $(BIN)/dagster dev -w workspace.yaml
+dev: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
+	PATH="$(CURDIR)/$(BIN):$$PATH" sh deploy/init-instance.sh >/dev/null
+	$(BIN)/dagster dev -w workspace.yaml
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
