@@ -1,5 +1,6 @@
 """The silver layer: each operational table read back, typed, cleaned and landed as Parquet."""
 
+from collections.abc import Iterator
 from datetime import date
 
 import dagster as dg
@@ -102,10 +103,25 @@ def read_silver_day(
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> pa.Table:
     """One day of a fact table from the operational database, cleaned for silver."""
-    items = to_silver(ITENS, operational_db.read_table(ITENS, day), con=con)
+    return next(read_silver_days(operational_db, table, day, day, con))[1]
+
+
+def read_silver_days(
+    operational_db: OperationalDatabaseResource,
+    table: str,
+    first: date,
+    last: date,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> Iterator[tuple[date, pa.Table]]:
+    """Each day from `first` to `last` of a fact table, read a few days per query and cleaned."""
+    items = operational_db.read_days(ITENS, first, last)
     if table == ITENS:
-        return items
-    return to_silver(table, operational_db.read_table(table, day), items, con)
+        for day, rows in items:
+            yield day, to_silver(ITENS, rows, con=con)
+        return
+    invoices = operational_db.read_days(table, first, last)
+    for (day, item_rows), (_, invoice_rows) in zip(items, invoices, strict=True):
+        yield day, to_silver(table, invoice_rows, to_silver(ITENS, item_rows, con=con), con)
 
 
 def column_schema(arrow_schema: pa.Schema) -> dg.TableSchema:
@@ -178,12 +194,13 @@ def build_fact_asset(
         lake: DatalakeResource,
     ) -> None:
         rows = written_bytes = 0
+        first, last = (date.fromisoformat(key) for key in context.partition_key_range)
         with duckdb.connect() as con:
-            for key in context.partition_keys:
-                day = date.fromisoformat(key)
-                silver = read_silver_day(operational_db, table.name, day, con)
+            for day, silver in read_silver_days(operational_db, table.name, first, last, con):
                 written = lake.write_silver(table.name, silver, day)
-                context.add_asset_metadata(_file_metadata(written, silver), partition_key=key)
+                context.add_asset_metadata(
+                    _file_metadata(written, silver), partition_key=day.isoformat()
+                )
                 rows, written_bytes = rows + written.rows, written_bytes + written.bytes
 
         keys = context.partition_keys

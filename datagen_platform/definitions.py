@@ -1,0 +1,54 @@
+"""The one `dg.Definitions` of the platform, built from the environment's settings."""
+
+import dagster as dg
+
+from datagen_platform import schema
+from datagen_platform.assets.kpi import build_kpi_assets
+from datagen_platform.assets.report import build_kpi_report
+from datagen_platform.assets.silver import build_silver_assets
+from datagen_platform.assets.sucos_vendas import build_dimension_asset, build_fact_assets
+from datagen_platform.config import Settings
+from datagen_platform.generation import load_profile
+from datagen_platform.partitions import daily_partitions
+from datagen_platform.progress import ProgressReporter, SilentProgress
+from datagen_platform.resources.datalake import DatalakeResource
+from datagen_platform.resources.operational import operational_database
+from datagen_platform.resources.scenario import ScenarioResource
+from datagen_platform.resources.warehouse import WarehouseResource
+
+ALL_ASSETS_JOB = "datagen_job"
+
+
+def build_definitions(
+    settings: Settings, progress: ProgressReporter | None = None
+) -> dg.Definitions:
+    """Assets, jobs and resources for one scenario; `progress` receives a call per loaded day."""
+    load_profile(settings.profile)  # fail at load time, with the variable named, not mid-run
+    backend = "duckdb" if settings.mariadb is None else "mariadb"
+    partitions_def = daily_partitions(settings.start_date)
+    kpi_assets = build_kpi_assets(partitions_def=partitions_def)
+    assets = [
+        *(build_dimension_asset(table, backend) for table in schema.DIMENSIONS),
+        build_fact_assets(partitions_def, backend),
+        *build_silver_assets(partitions_def),
+        *kpi_assets,
+        build_kpi_report(kpi_assets),
+    ]
+    return dg.Definitions(
+        assets=assets,
+        jobs=[dg.define_asset_job(ALL_ASSETS_JOB, selection=dg.AssetSelection.all())],
+        resources={
+            "scenario": ScenarioResource(
+                seed=settings.seed,
+                profile=settings.profile,
+                start_date=settings.start_date.isoformat(),
+            ),
+            "operational_db": operational_database(settings),
+            "lake": DatalakeResource(root=settings.datalake),
+            "warehouse": WarehouseResource(database=str(settings.warehouse_path)),
+            "progress": progress or SilentProgress(),
+        },
+    )
+
+
+defs = build_definitions(Settings.from_env())
