@@ -36,6 +36,7 @@ def test_mariadb_is_chosen_by_its_host_and_the_password_stays_out_of_sight():
         ({"DATAGEN_START_DATE": "2015-13-01"}, "DATAGEN_START_DATE='2015-13-01' is not a date"),
         ({"MARIADB_HOST": "db", "MARIADB_PORT": "70000"}, "MARIADB_PORT='70000' is out of range"),
         ({"MARIADB_HOST": "db", "MARIADB_DATABASE": "x;drop"}, "MARIADB_DATABASE='x;drop'"),
+        ({"MARIADB_HOST": "db", "MARIADB_SSL": "on"}, "MARIADB_SSL='on' is not allowed; expected"),
     ],
 )
 def test_a_malformed_variable_is_named_with_its_value_and_what_is_allowed(env, message):

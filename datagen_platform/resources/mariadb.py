@@ -6,8 +6,10 @@ the server loads the current one.
 """
 
 import contextlib
+import functools
 import logging
 import re
+import ssl
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -21,6 +23,7 @@ import pymysql
 from pymysql.connections import Connection
 from pymysql.cursors import Cursor, SSCursor
 
+from datagen_platform.config import SSL_MODES
 from datagen_platform.errors import (
     ConfigError,
     DatabaseUnreachableError,
@@ -69,6 +72,8 @@ class MariaDBResource(OperationalDatabaseResource):
         user: account name (`MARIADB_USER`).
         password: account password (`MARIADB_PASSWORD`); never logged or shown by `describe`.
         database: the database holding the five tables, created if missing (`MARIADB_DATABASE`).
+        ssl: `disabled`, `preferred` or `required` (`MARIADB_SSL`), as the MariaDB client's
+            `--ssl-mode` says.
     """
 
     host: str
@@ -76,6 +81,7 @@ class MariaDBResource(OperationalDatabaseResource):
     user: str = "root"
     password: str = ""
     database: str = "sucos_vendas"
+    ssl: str = "disabled"
 
     def describe(self) -> str:
         return f"MariaDB {self.user}@{self.host}:{self.port}/{self.database}"
@@ -190,6 +196,7 @@ class MariaDBResource(OperationalDatabaseResource):
                 autocommit=True,
                 charset="utf8mb4",
                 connect_timeout=10,
+                **_ssl_options(self.ssl),
             )
         except pymysql.err.OperationalError as error:
             code, cause = error.args[0], error.args[-1]
@@ -384,6 +391,22 @@ def _write_csv(table: pa.Table, path: Path) -> Path:
     ]
     pacsv.write_csv(pa.table(columns, names=table.column_names), path, _CSV_OPTIONS)
     return path
+
+
+def _ssl_options(mode: str) -> dict[str, object]:
+    if mode == "disabled":
+        return {"ssl_disabled": True}
+    if mode == "preferred":
+        return {}  # PyMySQL's default: TLS when the server offers it
+    if mode == "required":
+        # Loading the system's certificates takes tens of milliseconds: one context serves all.
+        return {"ssl": _tls_context()}
+    raise ConfigError(f"MARIADB_SSL={mode!r} is not allowed; expected {', '.join(SSL_MODES)}")
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    return ssl.create_default_context()
 
 
 def _record_batches(cur: SSCursor, schema: pa.Schema) -> Iterator[pa.RecordBatch]:

@@ -105,7 +105,12 @@ def operational_database(settings: Settings) -> OperationalDatabaseResource:
             # and is resolved when a run starts.
             password = dg.EnvVar("MARIADB_PASSWORD")
         return MariaDBResource(
-            host=m.host, port=m.port, user=m.user, password=password, database=m.database
+            host=m.host,
+            port=m.port,
+            user=m.user,
+            password=password,
+            database=m.database,
+            ssl=m.ssl,
         )
     settings.embedded_path.parent.mkdir(parents=True, exist_ok=True)
     return EmbeddedDuckDBResource(path=str(settings.embedded_path))

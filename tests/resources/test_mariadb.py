@@ -166,6 +166,26 @@ def test_a_wrong_password_is_reported_without_the_password(mariadb_resource):
     assert secret not in wrong.describe()
 
 
+def test_tls_modes_follow_what_the_server_offers(mariadb_resource):
+    server = pymysql.connect(host=mariadb_resource.host, port=mariadb_resource.port, user="root")
+    with server, server.cursor() as cur:
+        cur.execute("SELECT @@have_ssl")
+        server_tls = cur.fetchone()[0] == "YES"
+    mariadb_resource.ensure_schema()
+    preferred = mariadb_resource.model_copy(update={"ssl": "preferred"})
+    required = mariadb_resource.model_copy(update={"ssl": "required"})
+    invalid = mariadb_resource.model_copy(update={"ssl": "sometimes"})
+
+    assert preferred.read_table("notas_fiscais").num_rows == 0
+    if server_tls:
+        assert required.read_table("notas_fiscais").num_rows == 0
+    else:
+        with pytest.raises(DatabaseUnreachableError, match="cannot connect to MariaDB at"):
+            required.read_table("notas_fiscais")
+    with pytest.raises(ConfigError, match="MARIADB_SSL='sometimes' is not allowed"):
+        invalid.read_table("notas_fiscais")
+
+
 def test_local_infile_off_is_explained(mariadb_resource, sample):
     mariadb_resource.ensure_schema()
     mariadb_resource.load_dimension("tabela_de_clientes", sample.customers())
