@@ -21,6 +21,7 @@ from datagen_platform.errors import (
 )
 from datagen_platform.resources.operational import (
     SALES_DAY,
+    Blocks,
     LoadResult,
     OperationalDatabaseResource,
     TableShape,
@@ -88,7 +89,7 @@ class EmbeddedDuckDBResource(OperationalDatabaseResource):
             return LoadResult({table: 0}, time.perf_counter() - start)
 
         stage = f"stage_{table}"
-        with self._transaction() as con:
+        with self._connection() as con, self._transaction(con):
             con.register(stage, rows)
             self._refuse_orphans(con, dimension, stage)
             merge = render_sql(
@@ -104,10 +105,21 @@ class EmbeddedDuckDBResource(OperationalDatabaseResource):
         return LoadResult({table: len(rows)}, time.perf_counter() - start)
 
     def replace_day(self, day: date, blocks: Iterable[tuple[pa.Table, pa.Table]]) -> LoadResult:
+        return next(self.replace_days([(day, blocks)]))
+
+    def replace_days(self, days: Iterable[tuple[date, Blocks]]) -> Iterator[LoadResult]:
+        # Opening the file costs more than a small day: every day shares one connection.
+        with self._connection() as con:
+            numero_type = self._numero_type(con)
+            for day, blocks in days:
+                yield self._replace_on(con, numero_type, day, blocks)
+
+    def _replace_on(
+        self, con: duckdb.DuckDBPyConnection, numero_type: str, day: date, blocks: Blocks
+    ) -> LoadResult:
         start = time.perf_counter()
         rows = {NOTAS.name: 0, ITENS.name: 0}
-        with self._transaction() as con:
-            numero_type = self._numero_type(con)
+        with self._transaction(con):
             for statement in split_statements(render_sql("duckdb/delete_day.sql")):
                 con.execute(statement, {"day": day})
 
@@ -185,18 +197,17 @@ class EmbeddedDuckDBResource(OperationalDatabaseResource):
             con.close()
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection inside one transaction: committed if the block succeeds, else rolled
-        back; DuckDB's write-ahead log discards it too if the process dies first."""
-        with self._connection() as con:
-            con.begin()
-            try:
-                yield con
-            except BaseException:
-                with contextlib.suppress(duckdb.Error):
-                    con.rollback()
-                raise
-            con.commit()
+    def _transaction(self, con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+        """One transaction on `con`: committed if the block succeeds, else rolled back; DuckDB's
+        write-ahead log discards it too if the process dies first."""
+        con.begin()
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                con.rollback()
+            raise
+        con.commit()
 
     # Schema and loading.
 

@@ -33,6 +33,7 @@ from datagen_platform.errors import (
 )
 from datagen_platform.resources.operational import (
     SALES_DAY,
+    Blocks,
     LoadResult,
     OperationalDatabaseResource,
     TableShape,
@@ -109,7 +110,12 @@ class MariaDBResource(OperationalDatabaseResource):
         if self.read_table(table).equals(rows):
             return LoadResult({table: 0}, time.perf_counter() - start)
 
-        with self._transaction() as cur, tempfile.TemporaryDirectory(prefix="datagen-") as tmp:
+        with (
+            self._session() as conn,
+            conn.cursor() as cur,
+            self._transaction(conn),
+            tempfile.TemporaryDirectory(prefix="datagen-") as tmp,
+        ):
             self._check_local_infile(cur)
             stage = f"stage_{table}"
             cur.execute(render_sql("mariadb/stage_dimension.sql", stage=stage, table=table))
@@ -128,10 +134,22 @@ class MariaDBResource(OperationalDatabaseResource):
         return LoadResult({table: len(rows)}, time.perf_counter() - start)
 
     def replace_day(self, day: date, blocks: Iterable[tuple[pa.Table, pa.Table]]) -> LoadResult:
-        start = time.perf_counter()
-        with self._transaction() as cur, tempfile.TemporaryDirectory(prefix="datagen-") as tmp:
+        return next(self.replace_days([(day, blocks)]))
+
+    def replace_days(self, days: Iterable[tuple[date, Blocks]]) -> Iterator[LoadResult]:
+        # Connecting and asking the server about local_infile cost more than a small day: every
+        # day shares one connection, each in its own transaction.
+        with self._session() as conn, conn.cursor() as cur:
             self._check_local_infile(cur)
             numero_type = self._numero_type(cur)
+            for day, blocks in days:
+                yield self._replace_on(conn, cur, numero_type, day, blocks)
+
+    def _replace_on(
+        self, conn: Connection, cur: Cursor, numero_type: str, day: date, blocks: Blocks
+    ) -> LoadResult:
+        start = time.perf_counter()
+        with self._transaction(conn), tempfile.TemporaryDirectory(prefix="datagen-") as tmp:
             for statement in split_statements(render_sql("mariadb/delete_day.sql")):
                 cur.execute(statement, {"day": day})
 
@@ -219,23 +237,27 @@ class MariaDBResource(OperationalDatabaseResource):
             conn.close()
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[Cursor]:
-        """A cursor inside one transaction: committed if the block succeeds, else rolled back.
-
-        If the process dies instead, the server rolls back when the connection drops.
-        """
+    def _session(self) -> Iterator[Connection]:
         with self._connection() as conn, conn.cursor() as cur:
             # READ COMMITTED takes no gap locks on the date index, so loads of different days
             # running at the same time do not block or deadlock each other.
             cur.execute(render_sql("mariadb/read_committed.sql"))
-            conn.begin()
-            try:
-                yield cur
-            except BaseException:
-                with contextlib.suppress(pymysql.err.Error):
-                    conn.rollback()
-                raise
-            conn.commit()
+            yield conn
+
+    @contextlib.contextmanager
+    def _transaction(self, conn: Connection) -> Iterator[None]:
+        """One transaction on `conn`: committed if the block succeeds, else rolled back.
+
+        If the process dies instead, the server rolls back when the connection drops.
+        """
+        conn.begin()
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(pymysql.err.Error):
+                conn.rollback()
+            raise
+        conn.commit()
 
     def _execute(self, cur: Cursor, sql: str, params: dict | None = None) -> None:
         try:

@@ -22,6 +22,8 @@ from datagen_platform.config import Settings
 from datagen_platform.schema import DIMENSIONS, FACTS, ITENS, NOTAS, TABLES, Column, Table
 
 NUMERO_TYPES = ("int", "bigint")
+# The (invoices, items) blocks of one sales day.
+Blocks = Iterable[tuple[pa.Table, pa.Table]]
 # The column a ranged read of a fact table adds, naming each row's sales day.
 SALES_DAY = "sales_day"
 # About how many rows one ranged read brings into memory before it is split into days.
@@ -60,6 +62,11 @@ class OperationalDatabaseResource(dg.ConfigurableResource):
     def replace_day(self, day: date, blocks: Iterable[tuple[pa.Table, pa.Table]]) -> LoadResult:
         """Replace one sales day by the (invoices, items) blocks, all or nothing."""
         raise NotImplementedError
+
+    def replace_days(self, days: Iterable[tuple[date, Blocks]]) -> Iterator[LoadResult]:
+        """Replace each (day, blocks) in turn, each day all or nothing, yielding its result."""
+        for day, blocks in days:
+            yield self.replace_day(day, blocks)
 
     def read_table(self, table: str, day: date | None = None) -> pa.Table:
         """A whole table, or one day of a fact table, in primary key order."""

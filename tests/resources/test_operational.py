@@ -209,6 +209,26 @@ def test_read_days_gives_every_day_of_the_range_as_read_table_does(
         assert days[2][1].equals(loaded.read_table(table, NEXT_DAY))
 
 
+def test_replace_days_commits_each_day_on_its_own(loaded, sample):
+    before = loaded.read_table(ITENS.name, NEXT_DAY)
+    later = NEXT_DAY + timedelta(days=1)
+
+    def broken():
+        yield sample.day_blocks(NEXT_DAY, 2_000, 5)[0]
+        raise RuntimeError("generator died")
+
+    results = loaded.replace_days(
+        [(later, sample.day_blocks(later, 3_000, 40)), (NEXT_DAY, broken())]
+    )
+    first = next(results)
+    with pytest.raises(RuntimeError, match="generator died"):
+        next(results)
+
+    assert first.rows[NOTAS.name] == 40
+    assert loaded.day_counts(later, later) == {later: (40, first.rows[ITENS.name])}
+    assert loaded.read_table(ITENS.name, NEXT_DAY).equals(before)
+
+
 def test_a_failing_block_iterator_leaves_the_day_as_it_was(loaded, sample):
     before = loaded.read_table(ITENS.name, DAY)
 
