@@ -6,7 +6,7 @@ from datagen_platform import cli, schema
 from datagen_platform.errors import ConfigError
 from datagen_platform.generation import Scenario, generate_day, load_profile
 from datagen_platform.partitions import daily_partitions
-from datagen_platform.resources import EmbeddedDuckDBResource, MariaDBResource
+from datagen_platform.resources import EmbeddedDuckDBResource
 
 FIRST = date(2024, 1, 1)
 
@@ -78,18 +78,17 @@ def test_an_unreachable_mariadb_fails_the_run_with_host_and_port(workdir, monkey
     assert "do-not-print-me" not in err
 
 
-def test_mariadb_and_embedded_hold_the_same_scenario(workdir, monkeypatch, mariadb_settings):
+def test_mariadb_and_embedded_hold_the_same_scenario(workdir, monkeypatch, mariadb_resource):
     args = ["run", "--start", "2024-01-30", "--end", "2024-02-02", "--profile", "small"]
     assert cli.main(args) == 0
-    m = mariadb_settings.mariadb
+    m = mariadb_resource  # the fixture dropped the tables other tests left in the database
     for name, value in (("HOST", m.host), ("PORT", m.port), ("DATABASE", m.database)):
         monkeypatch.setenv(f"MARIADB_{name}", str(value))
     assert cli.main(args) == 0
 
     embedded = EmbeddedDuckDBResource(path=str(workdir / "var" / "sucos_vendas.duckdb"))
-    mariadb = MariaDBResource(host=m.host, port=m.port, user=m.user, database=m.database)
     for table in schema.TABLES:
-        assert mariadb.read_table(table).equals(embedded.read_table(table)), table
+        assert m.read_table(table).equals(embedded.read_table(table)), table
 
 
 def _line(out: str, needle: str) -> str:
