@@ -23,3 +23,12 @@ class SchemaMismatchError(DatagenError):
 
 class DataIntegrityError(DatagenError):
     """Data in a store contradicts what the platform generated or expects."""
+
+
+class TransientDatabaseError(DatabaseUnreachableError):
+    """The database refused one attempt for a passing reason (a lost connection, a lock wait
+    timeout, a deadlock, a file held by another process): the same work may succeed if retried."""
+
+
+class PartitionRangeError(DatagenError):
+    """A requested range of days lies outside the daily partitions that exist."""

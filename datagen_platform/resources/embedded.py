@@ -15,13 +15,14 @@ import duckdb
 import pyarrow as pa
 
 from datagen_platform.errors import (
-    DatabaseUnreachableError,
     DataIntegrityError,
     SchemaMismatchError,
+    TransientDatabaseError,
 )
 from datagen_platform.resources.operational import (
     SALES_DAY,
     Blocks,
+    DayGroup,
     LoadResult,
     OperationalDatabaseResource,
     TableShape,
@@ -31,6 +32,7 @@ from datagen_platform.resources.operational import (
     conform_block,
     day_filter,
     expected_shape,
+    group_days,
     orphan_message,
     prepared_in_background,
     referencing_facts,
@@ -108,31 +110,32 @@ class EmbeddedDuckDBResource(OperationalDatabaseResource):
         return next(self.replace_days([(day, blocks)]))
 
     def replace_days(self, days: Iterable[tuple[date, Blocks]]) -> Iterator[LoadResult]:
-        # Opening the file costs more than a small day: every day shares one connection.
+        # Opening the file costs more than a small day: every group of days shares one
+        # connection, each group in its own transaction.
         with self._connection() as con:
             numero_type = self._numero_type(con)
-            for day, blocks in days:
-                yield self._replace_on(con, numero_type, day, blocks)
+            for group in group_days(days):
+                yield from self._replace_on(con, numero_type, group)
 
     def _replace_on(
-        self, con: duckdb.DuckDBPyConnection, numero_type: str, day: date, blocks: Blocks
-    ) -> LoadResult:
+        self, con: duckdb.DuckDBPyConnection, numero_type: str, group: DayGroup
+    ) -> Iterator[LoadResult]:
         start = time.perf_counter()
         rows = {NOTAS.name: 0, ITENS.name: 0}
         with self._transaction(con):
             for statement in split_statements(render_sql("duckdb/delete_day.sql")):
-                con.execute(statement, {"day": day})
+                con.execute(statement, {"first": group.first, "last": group.last})
 
             def prepare(index: int, block: tuple[pa.Table, pa.Table]) -> tuple[pa.Table, ...]:
-                return conform_block(day, index, block, numero_type)
+                return conform_block(group, index, block, numero_type)
 
-            with contextlib.closing(prepared_in_background(blocks, prepare)) as prepared:
+            with contextlib.closing(prepared_in_background(group.blocks, prepare)) as prepared:
                 for tables in prepared:
                     for spec, data in zip(FACTS, tables, strict=True):
                         self._insert(con, spec, data)
                         rows[spec.name] += len(data)
-        log.info("replaced %s in %s: %s", day, self.describe(), rows)
-        return LoadResult(rows, time.perf_counter() - start)
+        log.info("replaced %s in %s: %s", group.label, self.describe(), rows)
+        yield from group.results(rows, time.perf_counter() - start)
 
     def read_table(self, table: str, day: date | None = None) -> pa.Table:
         return self._read(table_named(table), day, day, with_day=False)
@@ -179,7 +182,8 @@ class EmbeddedDuckDBResource(OperationalDatabaseResource):
                 if "lock" not in str(error).lower():
                     raise
                 if time.monotonic() + pause > deadline:
-                    raise DatabaseUnreachableError(
+                    # Transient: the other process finishes, and a retry of the run then works.
+                    raise TransientDatabaseError(
                         f"{self.describe()} stayed locked by another process for "
                         f"{self.lock_timeout_seconds:g} s ({error}). DuckDB lets one process "
                         f"write a file at a time: wait for the other run to finish, or run "
@@ -203,9 +207,14 @@ class EmbeddedDuckDBResource(OperationalDatabaseResource):
         con.begin()
         try:
             yield
-        except BaseException:
+        except BaseException as error:
             with contextlib.suppress(duckdb.Error):
                 con.rollback()
+            if isinstance(error, duckdb.TransactionException) and "conflict" in str(error).lower():
+                raise TransientDatabaseError(
+                    f"{self.describe()}: a concurrent transaction conflicted ({error}); "
+                    f"nothing was changed"
+                ) from error
             raise
         con.commit()
 

@@ -30,10 +30,12 @@ from datagen_platform.errors import (
     DataIntegrityError,
     LocalInfileDisabledError,
     SchemaMismatchError,
+    TransientDatabaseError,
 )
 from datagen_platform.resources.operational import (
     SALES_DAY,
     Blocks,
+    DayGroup,
     LoadResult,
     OperationalDatabaseResource,
     TableShape,
@@ -43,6 +45,7 @@ from datagen_platform.resources.operational import (
     conform_block,
     day_filter,
     expected_shape,
+    group_days,
     orphan_message,
     prepared_in_background,
     referencing_facts,
@@ -56,6 +59,9 @@ log = logging.getLogger(__name__)
 
 # pymysql error codes that mean "no usable server at this address with these credentials".
 _UNREACHABLE = {1044, 1045, 2002, 2003, 2005, 2006, 2013}
+# Lock wait timeout, deadlock, server gone away, lost connection: the same statement may work on
+# another attempt, so these become TransientDatabaseError and runs retry them.
+_TRANSIENT = {1205, 1213, 2006, 2013}
 _UNKNOWN_DATABASE = 1049
 _UNKNOWN_TABLE = 1146
 # ER_NOT_ALLOWED_COMMAND and ER_LOAD_INFILE_CAPABILITY_DISABLED: the server refuses LOCAL INFILE.
@@ -138,31 +144,31 @@ class MariaDBResource(OperationalDatabaseResource):
 
     def replace_days(self, days: Iterable[tuple[date, Blocks]]) -> Iterator[LoadResult]:
         # Connecting and asking the server about local_infile cost more than a small day: every
-        # day shares one connection, each in its own transaction.
+        # group of days shares one connection, each group in its own transaction.
         with self._session() as conn, conn.cursor() as cur:
             self._check_local_infile(cur)
             numero_type = self._numero_type(cur)
-            for day, blocks in days:
-                yield self._replace_on(conn, cur, numero_type, day, blocks)
+            for group in group_days(days):
+                yield from self._replace_on(conn, cur, numero_type, group)
 
     def _replace_on(
-        self, conn: Connection, cur: Cursor, numero_type: str, day: date, blocks: Blocks
-    ) -> LoadResult:
+        self, conn: Connection, cur: Cursor, numero_type: str, group: DayGroup
+    ) -> Iterator[LoadResult]:
         start = time.perf_counter()
         with self._transaction(conn), tempfile.TemporaryDirectory(prefix="datagen-") as tmp:
             for statement in split_statements(render_sql("mariadb/delete_day.sql")):
-                cur.execute(statement, {"day": day})
+                cur.execute(statement, {"first": group.first, "last": group.last})
 
             def prepare(index: int, block: tuple[pa.Table, pa.Table]) -> list[tuple[Path, int]]:
-                tables = conform_block(day, index, block, numero_type)
+                tables = conform_block(group, index, block, numero_type)
                 return [
                     (_write_csv(t, Path(tmp) / f"{index}-{spec.name}.csv"), len(t))
                     for spec, t in zip(FACTS, tables, strict=True)
                 ]
 
-            rows = self._load_files(cur, prepared_in_background(blocks, prepare))
-        log.info("replaced %s in %s: %s", day, self.describe(), rows)
-        return LoadResult(rows, time.perf_counter() - start)
+            rows = self._load_files(cur, prepared_in_background(group.blocks, prepare))
+        log.info("replaced %s in %s: %s", group.label, self.describe(), rows)
+        yield from group.results(rows, time.perf_counter() - start)
 
     def read_table(self, table: str, day: date | None = None) -> pa.Table:
         return self._read(table_named(table), day, day, with_day=False)
@@ -223,7 +229,8 @@ class MariaDBResource(OperationalDatabaseResource):
                     f"database {self.database} does not exist on {self.host}:{self.port}; "
                     f"create it and its tables with ensure_schema first"
                 ) from None
-            raise DatabaseUnreachableError(
+            unreachable = TransientDatabaseError if code in _TRANSIENT else DatabaseUnreachableError
+            raise unreachable(
                 f"cannot connect to MariaDB at {self.host}:{self.port} as {self.user}: {cause}. "
                 f"Check MARIADB_HOST, MARIADB_PORT, MARIADB_USER and MARIADB_PASSWORD."
             ) from None
@@ -233,8 +240,17 @@ class MariaDBResource(OperationalDatabaseResource):
         conn = self._open(database)
         try:
             yield conn
+        except pymysql.err.OperationalError as error:
+            if error.args and error.args[0] in _TRANSIENT:
+                raise TransientDatabaseError(
+                    f"{self.describe()} interrupted the work: {error.args[-1]} "
+                    f"(error {error.args[0]}); nothing of it was committed"
+                ) from error
+            raise
         finally:
-            conn.close()
+            # A lost connection is already closed, and closing it again would raise.
+            if conn.open:
+                conn.close()
 
     @contextlib.contextmanager
     def _session(self) -> Iterator[Connection]:

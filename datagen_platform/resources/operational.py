@@ -26,6 +26,8 @@ NUMERO_TYPES = ("int", "bigint")
 Blocks = Iterable[tuple[pa.Table, pa.Table]]
 # The column a ranged read of a fact table adds, naming each row's sales day.
 SALES_DAY = "sales_day"
+# About how many rows of small days one transaction gathers (see `group_days`).
+GROUP_ROWS = 200_000
 # About how many rows one ranged read brings into memory before it is split into days.
 ROWS_PER_READ = 500_000
 T = TypeVar("T")
@@ -224,29 +226,103 @@ def check_unique_key(table: Table, data: pa.Table) -> None:
 
 
 def conform_block(
-    day: date, index: int, block: tuple[pa.Table, pa.Table], numero_type: str
+    days: "DayGroup", index: int, block: tuple[pa.Table, pa.Table], numero_type: str
 ) -> tuple[pa.Table, pa.Table]:
-    """One (invoices, items) block in canonical types, checked to belong to `day`.
+    """One (invoices, items) block in canonical types, checked to belong to the group's days.
 
-    Every invoice must be dated `day`, and every item must belong to an invoice of the same block:
-    that is what lets a day be deleted and rewritten on its own.
+    Every invoice must be dated within the group, and every item must belong to an invoice of the
+    same block: that is what lets days be deleted and rewritten on their own.
     """
     notas, itens = (conform(t, data, numero_type) for t, data in zip(FACTS, block, strict=True))
     dates = notas["DATA_VENDA"]
-    wrong = pc.filter(dates, pc.invert(pc.fill_null(pc.equal(dates, pa.scalar(day)), False)))
+    inside = pc.and_(
+        pc.greater_equal(dates, pa.scalar(days.first)), pc.less_equal(dates, pa.scalar(days.last))
+    )
+    wrong = pc.filter(dates, pc.invert(pc.fill_null(inside, False)))
     if len(wrong):
         sample = sorted({str(d) for d in wrong.to_pylist()})[:3]
         raise ValueError(
-            f"block {index} for {day} holds invoices dated {', '.join(sample)}: "
+            f"block {index} for {days.label} holds invoices dated {', '.join(sample)}: "
             f"replace_day only writes invoices of the day it replaces"
         )
     strays = pc.filter(itens["NUMERO"], pc.invert(pc.is_in(itens["NUMERO"], notas["NUMERO"])))
     if len(strays):
         raise ValueError(
-            f"block {index} for {day} holds items of invoices that are not in the block: "
+            f"block {index} for {days.label} holds items of invoices that are not in the block: "
             f"NUMERO {strays[:3].to_pylist()}"
         )
     return notas, itens
+
+
+@dataclass(frozen=True)
+class DayGroup:
+    """Consecutive sales days replaced in one transaction, with the blocks of all of them.
+
+    `day_rows` gives each day's rows per table when the days were small enough to be gathered
+    in memory; a day that comes in several blocks is a group of its own and streams them.
+    """
+
+    first: date
+    last: date
+    blocks: Iterable[tuple[pa.Table, pa.Table]]
+    day_rows: dict[date, dict[str, int]] | None = None
+
+    @property
+    def label(self) -> str:
+        return str(self.first) if self.first == self.last else f"{self.first}..{self.last}"
+
+    def results(self, rows: dict[str, int], seconds: float) -> Iterator[LoadResult]:
+        """One result per day; a gathered group's time is shared in proportion to the rows."""
+        if self.day_rows is None:
+            yield LoadResult(rows, seconds)
+            return
+        total = sum(rows.values()) or 1
+        for day_rows in self.day_rows.values():
+            yield LoadResult(day_rows, seconds * sum(day_rows.values()) / total)
+
+
+def group_days(days: Iterable[tuple[date, Blocks]]) -> Iterator[DayGroup]:
+    """Gather runs of small consecutive days into groups of about `GROUP_ROWS` rows.
+
+    A transaction per small day costs more than its rows (a commit, statements, files); one per
+    group keeps each day all-or-nothing, since every day of a group is replaced or none is.
+    """
+    pending: list[tuple[date, list[tuple[pa.Table, pa.Table]]]] = []
+    pending_rows = 0
+    for day, blocks in days:
+        try:
+            iterator = iter(blocks)
+            head = list(itertools.islice(iterator, 2))
+        except Exception:
+            # The days gathered so far are fine: replace them before reporting this one's error.
+            if pending:
+                yield _gathered(pending)
+            raise
+        rows = sum(len(notas) + len(itens) for notas, itens in head)
+        alone = len(head) > 1 or rows >= GROUP_ROWS
+        contiguous = not pending or day == pending[-1][0] + timedelta(days=1)
+        if pending and (alone or not contiguous or pending_rows + rows > GROUP_ROWS):
+            yield _gathered(pending)
+            pending, pending_rows = [], 0
+        if alone:
+            yield DayGroup(day, day, itertools.chain(head, iterator))
+        else:
+            pending.append((day, head))
+            pending_rows += rows
+    if pending:
+        yield _gathered(pending)
+
+
+def _gathered(days: list[tuple[date, list[tuple[pa.Table, pa.Table]]]]) -> DayGroup:
+    blocks = [block for _, day_blocks in days for block in day_blocks]
+    day_rows = {
+        day: {
+            NOTAS.name: sum(len(notas) for notas, _ in day_blocks),
+            ITENS.name: sum(len(itens) for _, itens in day_blocks),
+        }
+        for day, day_blocks in days
+    }
+    return DayGroup(days[0][0], days[-1][0], blocks, day_rows)
 
 
 def prepared_in_background(items: Iterable[T], prepare: Callable[[int, T], R]) -> Iterator[R]:

@@ -1,7 +1,8 @@
--- Removes one sales day: its invoice items (found through their invoice), then its invoices.
+-- Removes the sales days from `first` to `last`: their invoice items (found through their
+-- invoice), then their invoices.
 DELETE i
 FROM itens_notas_fiscais AS i
 JOIN notas_fiscais AS n ON n.NUMERO = i.NUMERO
-WHERE n.DATA_VENDA = %(day)s;
+WHERE n.DATA_VENDA BETWEEN %(first)s AND %(last)s;
 
-DELETE FROM notas_fiscais WHERE DATA_VENDA = %(day)s;
+DELETE FROM notas_fiscais WHERE DATA_VENDA BETWEEN %(first)s AND %(last)s;
