@@ -13,7 +13,7 @@ import dagster as dg
 from tqdm import tqdm
 
 from datagen_platform.config import Settings
-from datagen_platform.definitions import ALL_ASSETS_JOB, build_definitions
+from datagen_platform.definitions import ALL_ASSETS_JOB, build_definitions, everything
 from datagen_platform.errors import ConfigError, DatagenError
 from datagen_platform.partitions import daily_partitions
 
@@ -82,24 +82,55 @@ def _run(args: argparse.Namespace) -> int:
     progress = BarProgress(days)
     defs = build_definitions(settings, progress=progress)
     started = time.perf_counter()
+    results = []
     with _instance() as instance:
-        result = defs.resolve_job_def(ALL_ASSETS_JOB).execute_in_process(
-            instance=instance,
-            run_config=QUIET,
-            tags={
-                "dagster/asset_partition_range_start": first.isoformat(),
-                "dagster/asset_partition_range_end": last.isoformat(),
-            },
-            raise_on_error=False,
-        )
+        for keys, ranged in run_stages(defs):
+            tags = _range_tags(first, last) if ranged else {}
+            results.append(_execute(defs, instance, keys, tags))
+            if not results[-1].success:
+                break
     progress.close()
     elapsed = time.perf_counter() - started
 
-    if not result.success:
-        print(f"datagen: run {result.run_id} failed: {_failure(result)}", file=sys.stderr)
+    failed = next((result for result in results if not result.success), None)
+    if failed is not None:
+        print(f"datagen: run {failed.run_id} failed: {_failure(failed)}", file=sys.stderr)
         return 1
-    _print_summary(result, settings, first, last, elapsed)
+    _print_summary(results, settings, first, last, elapsed)
     return 0
+
+
+def run_stages(defs: dg.Definitions) -> list[tuple[set[dg.AssetKey], bool]]:
+    """The graph's assets in up to three runs: the unpartitioned assets the days depend on, every
+    daily asset for the whole range in one run, then the unpartitioned assets built on the days.
+
+    On SQLite storage, Dagster plans one event per day of the range for every asset of a ranged
+    run, partitioned or not: keeping the unpartitioned assets out of it spares most of them.
+    """
+    graph = defs.resolve_asset_graph()
+    keys = set(everything().resolve(graph))
+    daily = {key for key in keys if graph.get(key).partitions_def is not None}
+    before = set(dg.AssetSelection.assets(*daily).upstream().resolve(graph)) & keys - daily
+    after = keys - daily - before
+    stages = [(before, False), (daily, True), (after, False)]
+    return [(stage, ranged) for stage, ranged in stages if stage]
+
+
+def _range_tags(first: date, last: date) -> dict[str, str]:
+    return {
+        "dagster/asset_partition_range_start": first.isoformat(),
+        "dagster/asset_partition_range_end": last.isoformat(),
+    }
+
+
+def _execute(defs, instance, keys: set[dg.AssetKey], tags: dict[str, str]):
+    return defs.resolve_job_def(ALL_ASSETS_JOB).execute_in_process(
+        instance=instance,
+        run_config=QUIET,
+        asset_selection=sorted(keys),
+        tags=tags,
+        raise_on_error=False,
+    )
 
 
 def resolve_range(first_partition: date, start: date | None, end: date | None):
@@ -142,13 +173,14 @@ def _failure(result: dg.ExecuteInProcessResult) -> str:
     return "see the run's logs"
 
 
-def _print_summary(result, settings: Settings, first: date, last: date, elapsed: float) -> None:
+def _print_summary(results, settings: Settings, first: date, last: date, elapsed: float) -> None:
     rows = Counter()
-    for event in result.get_asset_materialization_events():
-        materialization = event.step_materialization_data.materialization
-        count = materialization.metadata.get("dagster/row_count")
-        if count is not None:
-            rows[materialization.asset_key.to_user_string()] += int(count.value)
+    for result in results:
+        for event in result.get_asset_materialization_events():
+            materialization = event.step_materialization_data.materialization
+            count = materialization.metadata.get("dagster/row_count")
+            if count is not None:
+                rows[materialization.asset_key.to_user_string()] += int(count.value)
     print(f"datagen: {first} to {last} ({(last - first).days + 1} days) in {elapsed:.1f} s")
     print(f"  target: {settings.target}, profile {settings.profile}, seed {settings.seed}")
     print(f"  lake: {settings.datalake}, warehouse: {settings.warehouse_path}")

@@ -3,12 +3,16 @@
 import dagster as dg
 
 from datagen_platform import schema
+from datagen_platform.assets.bench import GROUP as BENCH_GROUP
+from datagen_platform.assets.bench import bench_report
 from datagen_platform.assets.kpi import build_kpi_assets
 from datagen_platform.assets.report import build_kpi_report
 from datagen_platform.assets.silver import build_silver_assets
 from datagen_platform.assets.sucos_vendas import build_dimension_asset, build_fact_assets
+from datagen_platform.automation import build_automation
 from datagen_platform.config import Settings
 from datagen_platform.generation import load_profile
+from datagen_platform.jobs import AUDIT_KEY
 from datagen_platform.partitions import daily_partitions
 from datagen_platform.progress import ProgressReporter, SilentProgress
 from datagen_platform.resources.datalake import DatalakeResource
@@ -17,6 +21,17 @@ from datagen_platform.resources.scenario import ScenarioResource
 from datagen_platform.resources.warehouse import WarehouseResource
 
 ALL_ASSETS_JOB = "datagen_job"
+
+
+def everything() -> dg.AssetSelection:
+    """The assets of `datagen_job`: all but the benchmark and the one-day-per-run audit."""
+    # The benchmark takes minutes and measures the machine: it runs only when asked for. The
+    # audit asset runs one day per run, which would split every range of this job into days.
+    return (
+        dg.AssetSelection.all()
+        - dg.AssetSelection.groups(BENCH_GROUP)
+        - dg.AssetSelection.assets(AUDIT_KEY)
+    )
 
 
 def build_definitions(
@@ -33,10 +48,12 @@ def build_definitions(
         *build_silver_assets(partitions_def),
         *kpi_assets,
         build_kpi_report(kpi_assets),
+        bench_report,
     ]
-    return dg.Definitions(
+
+    platform = dg.Definitions(
         assets=assets,
-        jobs=[dg.define_asset_job(ALL_ASSETS_JOB, selection=dg.AssetSelection.all())],
+        jobs=[dg.define_asset_job(ALL_ASSETS_JOB, selection=everything())],
         resources={
             "scenario": ScenarioResource(
                 seed=settings.seed,
@@ -49,6 +66,7 @@ def build_definitions(
             "progress": progress or SilentProgress(),
         },
     )
+    return dg.Definitions.merge(platform, build_automation(settings, partitions_def))
 
 
 defs = build_definitions(Settings.from_env())

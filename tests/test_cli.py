@@ -1,8 +1,10 @@
 from datetime import date, timedelta
 
+import dagster as dg
 import pytest
 
 from datagen_platform import cli, schema
+from datagen_platform.assets.sucos_vendas import source_key
 from datagen_platform.errors import ConfigError
 from datagen_platform.generation import Scenario, generate_day, load_profile
 from datagen_platform.partitions import daily_partitions
@@ -54,6 +56,12 @@ def test_run_loads_the_range_and_prints_rows_per_table(workdir, capsys):
     assert f"{sum(d.itens.num_rows for d in days):>12,} rows" in _line(out, "itens_notas")
     database = EmbeddedDuckDBResource(path=str(workdir / "var" / "sucos_vendas.duckdb"))
     assert len(database.day_counts(FIRST, date(2024, 1, 5))) == 5
+    # The source checks ran with the days, in the instance DAGSTER_HOME names.
+    with dg.DagsterInstance.get() as instance:
+        check = dg.AssetCheckKey(source_key("notas_fiscais"), "values_in_range")
+        record = instance.get_latest_asset_check_evaluation_record(check)
+        assert record is not None and record.evaluation.passed
+        assert len(instance.get_runs()) == 3  # dimensions, the days, then KPIs and the report
 
 
 def test_an_unknown_profile_is_named_with_the_allowed_ones(workdir, capsys):

@@ -9,7 +9,11 @@ import pyarrow as pa
 
 from datagen_platform import schema
 from datagen_platform.resources.datalake import DatalakeResource, WrittenFile
-from datagen_platform.resources.operational import OperationalDatabaseResource
+from datagen_platform.resources.operational import (
+    SALES_DAY,
+    OperationalDatabaseResource,
+    split_days,
+)
 from datagen_platform.sqlfiles import render_sql
 
 GROUP = "silver"
@@ -86,14 +90,19 @@ def to_silver(
     if "NUMERO" in source.column_names and source.schema.field("NUMERO").type == pa.int64():
         numero_type = "bigint"
     views = {"source": source} if items is None else {"source": source, "items": items}
+    with_day = SALES_DAY in source.column_names
     for name, data in views.items():
         con.register(name, data)
     try:
-        result = con.sql(render_sql(f"silver/{table}.sql")).to_arrow_table()
+        sql = render_sql(f"silver/{table}.sql", with_day=with_day)
+        result = con.sql(sql).to_arrow_table()
     finally:
         for name in views:
             con.unregister(name)
-    return result.cast(silver_schema(table, numero_type))
+    target = silver_schema(table, numero_type)
+    if with_day:
+        target = target.append(pa.field(SALES_DAY, pa.date32()))
+    return result.cast(target)
 
 
 def read_silver_day(
@@ -113,15 +122,20 @@ def read_silver_days(
     last: date,
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> Iterator[tuple[date, pa.Table]]:
-    """Each day from `first` to `last` of a fact table, read a few days per query and cleaned."""
-    items = operational_db.read_days(ITENS, first, last)
+    """Each day from `first` to `last` of a fact table, cleaned for silver.
+
+    Days are read and cleaned a window of several days at a time, then cut per day: one query
+    and one transform per day would cost far more than a small day's rows.
+    """
+    items = operational_db.read_windows(ITENS, first, last)
     if table == ITENS:
-        for day, rows in items:
-            yield day, to_silver(ITENS, rows, con=con)
+        for low, high, rows in items:
+            yield from split_days(to_silver(ITENS, rows, con=con), low, high)
         return
-    invoices = operational_db.read_days(table, first, last)
-    for (day, item_rows), (_, invoice_rows) in zip(items, invoices, strict=True):
-        yield day, to_silver(table, invoice_rows, to_silver(ITENS, item_rows, con=con), con)
+    invoices = operational_db.read_windows(table, first, last)
+    for (low, high, item_rows), (_, _, invoice_rows) in zip(items, invoices, strict=True):
+        silver_items = to_silver(ITENS, item_rows, con=con)
+        yield from split_days(to_silver(table, invoice_rows, silver_items, con), low, high)
 
 
 def column_schema(arrow_schema: pa.Schema) -> dg.TableSchema:

@@ -80,11 +80,19 @@ class OperationalDatabaseResource(dg.ConfigurableResource):
         Several days are read per query (about `ROWS_PER_READ` rows), because a query per day
         costs more than the rows of a small day.
         """
+        for low, high, rows in self.read_windows(table, first, last):
+            yield from split_days(rows, low, high)
+
+    def read_windows(
+        self, table: str, first: date, last: date
+    ) -> Iterator[tuple[date, date, pa.Table]]:
+        """The rows of a fact table from `first` to `last` in windows of consecutive days of
+        about `ROWS_PER_READ` rows: (first day, last day, rows ordered by `SALES_DAY` and key,
+        with a last column `SALES_DAY`)."""
         spec = table_named(table, kinds=FACTS)
         counts = self.day_counts(first, last)
-        for low, high in _read_windows(first, last, counts, spec is ITENS):
-            rows = self._read(spec, low, high, with_day=True)
-            yield from _split_days(rows, low, high)
+        for low, high in _read_windows(first, last, counts):
+            yield low, high, self._read(spec, low, high, with_day=True)
 
     def day_counts(self, first: date, last: date) -> dict[date, tuple[int, int]]:
         """(invoices, items) per day between `first` and `last`, for days that have invoices."""
@@ -129,19 +137,21 @@ def operational_database(settings: Settings) -> OperationalDatabaseResource:
 
 
 def _read_windows(
-    first: date, last: date, counts: dict[date, tuple[int, int]], items: bool
+    first: date, last: date, counts: dict[date, tuple[int, int]]
 ) -> Iterator[tuple[date, date]]:
+    # Windows depend on both tables' counts, so reads of invoices and of items line up.
     low, rows, day = first, 0, first
     while day <= last:
-        rows += counts.get(day, (0, 0))[1 if items else 0]
+        rows += sum(counts.get(day, (0, 0)))
         if rows >= ROWS_PER_READ or day == last:
             yield low, day
             low, rows = day + timedelta(days=1), 0
         day += timedelta(days=1)
 
 
-def _split_days(rows: pa.Table, first: date, last: date) -> Iterator[tuple[date, pa.Table]]:
-    """Rows ordered by `SALES_DAY`, cut into one table per day without that column."""
+def split_days(rows: pa.Table, first: date, last: date) -> Iterator[tuple[date, pa.Table]]:
+    """Rows ordered by `SALES_DAY`, cut into one table per day from `first` to `last` (empty
+    days included), without that column."""
     days = rows.column(SALES_DAY).to_pylist()
     data = rows.drop_columns([SALES_DAY])
     start, day = 0, first

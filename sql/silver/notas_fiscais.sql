@@ -1,6 +1,7 @@
--- Invoices of one day, one row per NUMERO, with the sale's year and month and their items' totals.
+-- Invoices of one or more days, one row per NUMERO, with the sale's year and month and their
+-- items' totals; `with_day` keeps the sales day of a ranged read as the last column.
 WITH totals AS (
-    -- `items` is the day's silver items, so invoice totals add up exactly to theirs.
+    -- `items` holds the same days' silver items, so invoice totals add up exactly to theirs.
     SELECT
         NUMERO,
         CAST(count(*) AS INTEGER) AS ITENS,
@@ -21,7 +22,10 @@ SELECT
     CAST(month(source.DATA_VENDA) AS SMALLINT) AS MES,
     coalesce(totals.ITENS, 0) AS ITENS,
     coalesce(totals.LITROS, 0) AS LITROS,
-    coalesce(totals.VALOR_TOTAL, 0) AS VALOR_TOTAL
+    coalesce(totals.VALOR_TOTAL, 0) AS VALOR_TOTAL{{ ',' if with_day }}
+{%- if with_day %}
+    source.sales_day
+{%- endif %}
 FROM source
 LEFT JOIN totals USING (NUMERO)
-ORDER BY source.NUMERO
+ORDER BY {% if with_day %}source.sales_day, {% endif %}source.NUMERO
