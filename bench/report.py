@@ -10,6 +10,7 @@ from bench.core import Run, Section, Table
 from bench.machine import Machine
 
 README = Path(__file__).resolve().parent / "README.md"
+PROJECT_README = README.parents[1] / "README.md"
 BEGIN, END = "<!-- bench:headline:begin -->", "<!-- bench:headline:end -->"
 
 

@@ -78,6 +78,8 @@ def run_suite(options: Options, command: str = "python -m bench") -> SuiteResult
     failed = any("error" in section.data for section in run.sections.values())
     complete = not options.quick and len(names) == len(BENCHMARKS) and not failed
     if complete:
-        report.update_readme(report.headline_block(run, machine, markdown))
+        # The same figures in bench/README.md and in the project's README.
+        for readme in (report.README, report.PROJECT_README):
+            report.update_readme(report.headline_block(run, machine, markdown, readme), readme)
     charts = [chart for section in run.sections.values() for chart in section.charts]
     return SuiteResult(markdown, data, charts, run.sections, complete)

@@ -268,8 +268,8 @@ def conform_block(
 class DayGroup:
     """Consecutive sales days replaced in one transaction, with the blocks of all of them.
 
-    `day_rows` gives each day's rows per table when the days were small enough to be gathered
-    in memory; a day that comes in several blocks is a group of its own and streams them.
+    `day_rows` gives each gathered day's rows per table, counted as they load; a day whose first
+    block is large is a group of its own, with `day_rows` None.
     """
 
     first: date
@@ -295,21 +295,22 @@ def group_days(days: Iterable[tuple[date, Blocks]]) -> Iterator[DayGroup]:
     """Gather runs of small consecutive days into groups of about `GROUP_ROWS` rows.
 
     A transaction per small day costs more than its rows (a commit, statements, files); one per
-    group keeps each day all-or-nothing, since every day of a group is replaced or none is.
+    group keeps each day all-or-nothing, since every day of a group is replaced or none is. Only
+    a day's first block is read ahead to size it; the rest stream while the group loads.
     """
-    pending: list[tuple[date, list[tuple[pa.Table, pa.Table]]]] = []
+    pending: list[tuple[date, Iterator[tuple[pa.Table, pa.Table]]]] = []
     pending_rows = 0
     for day, blocks in days:
         try:
             iterator = iter(blocks)
-            head = list(itertools.islice(iterator, 2))
+            head = list(itertools.islice(iterator, 1))
         except Exception:
             # The days gathered so far are fine: replace them before reporting this one's error.
             if pending:
                 yield _gathered(pending)
             raise
         rows = sum(len(notas) + len(itens) for notas, itens in head)
-        alone = len(head) > 1 or rows >= GROUP_ROWS
+        alone = rows >= GROUP_ROWS
         contiguous = not pending or day == pending[-1][0] + timedelta(days=1)
         if pending and (alone or not contiguous or pending_rows + rows > GROUP_ROWS):
             yield _gathered(pending)
@@ -317,22 +318,26 @@ def group_days(days: Iterable[tuple[date, Blocks]]) -> Iterator[DayGroup]:
         if alone:
             yield DayGroup(day, day, itertools.chain(head, iterator))
         else:
-            pending.append((day, head))
+            pending.append((day, itertools.chain(head, iterator)))
             pending_rows += rows
     if pending:
         yield _gathered(pending)
 
 
-def _gathered(days: list[tuple[date, list[tuple[pa.Table, pa.Table]]]]) -> DayGroup:
-    blocks = [block for _, day_blocks in days for block in day_blocks]
-    day_rows = {
-        day: {
-            NOTAS.name: sum(len(notas) for notas, _ in day_blocks),
-            ITENS.name: sum(len(itens) for _, itens in day_blocks),
-        }
-        for day, day_blocks in days
-    }
-    return DayGroup(days[0][0], days[-1][0], blocks, day_rows)
+def _gathered(days: list[tuple[date, Iterator[tuple[pa.Table, pa.Table]]]]) -> DayGroup:
+    counts = {day: {NOTAS.name: 0, ITENS.name: 0} for day, _ in days}
+    blocks = itertools.chain.from_iterable(_counted(counts[day], it) for day, it in days)
+    return DayGroup(days[0][0], days[-1][0], blocks, counts)
+
+
+def _counted(
+    counts: dict[str, int], blocks: Iterator[tuple[pa.Table, pa.Table]]
+) -> Iterator[tuple[pa.Table, pa.Table]]:
+    # A gathered day's rows are counted as its blocks stream into the load.
+    for notas, itens in blocks:
+        counts[NOTAS.name] += len(notas)
+        counts[ITENS.name] += len(itens)
+        yield notas, itens
 
 
 def prepared_in_background(items: Iterable[T], prepare: Callable[[int, T], R]) -> Iterator[R]:

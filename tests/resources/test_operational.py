@@ -229,11 +229,12 @@ def test_replace_days_commits_each_day_on_its_own(loaded, sample):
     assert loaded.read_table(ITENS.name, NEXT_DAY).equals(before)
 
 
-def test_small_consecutive_days_share_a_transaction_and_big_days_stream_alone(sample):
+def test_small_consecutive_days_share_a_transaction_and_big_days_stream_alone(sample, monkeypatch):
+    monkeypatch.setattr(operational, "GROUP_ROWS", 500)
     days = [date(2024, 5, d) for d in (1, 2, 3, 5)]
     small = [(day, sample.day_blocks(day, 1_000 * i, 20)) for i, day in enumerate(days, 1)]
     big_day = date(2024, 5, 6)
-    big = (big_day, iter(sample.day_blocks(big_day, 9_000, 120, block_size=50)))
+    big = (big_day, iter(sample.day_blocks(big_day, 9_000, 400, block_size=200)))
 
     groups = list(operational.group_days([*small, big]))
 
@@ -242,10 +243,11 @@ def test_small_consecutive_days_share_a_transaction_and_big_days_stream_alone(sa
         (days[3], days[3]),
         (big_day, big_day),
     ]
+    assert sum(len(notas) for notas, _ in groups[0].blocks) == 60
     assert list(groups[0].day_rows) == days[:3]
-    assert groups[0].day_rows[days[0]][NOTAS.name] == 20
-    assert groups[2].day_rows is None  # three blocks: streamed, never gathered
-    assert sum(len(notas) for notas, _ in groups[2].blocks) == 120
+    assert groups[0].day_rows[days[0]][NOTAS.name] == 20  # counted as the blocks streamed
+    assert groups[2].day_rows is None  # a large first block: streamed alone, never gathered
+    assert sum(len(notas) for notas, _ in groups[2].blocks) == 400
 
 
 def test_a_failing_block_iterator_leaves_the_day_as_it_was(loaded, sample):
