@@ -268,7 +268,7 @@ def _silver_and_kpis(bench: Run, folder: Path, database: str) -> float:
     instance = dg.DagsterInstance.ephemeral()
     started = time.perf_counter()
     # The same stages as `datagen run`: the days in one run, unpartitioned assets around it.
-    for keys, ranged in run_stages(defs):
+    for keys, ranged in run_stages(defs, "bench_silver_kpi_job"):
         result = job.execute_in_process(
             instance=instance,
             asset_selection=sorted(keys),

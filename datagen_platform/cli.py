@@ -12,8 +12,8 @@ from pathlib import Path
 import dagster as dg
 from tqdm import tqdm
 
+from datagen_platform.assembly import ALL_ASSETS_JOB, build_definitions
 from datagen_platform.config import Settings
-from datagen_platform.definitions import ALL_ASSETS_JOB, build_definitions, everything
 from datagen_platform.errors import ConfigError, DatagenError
 from datagen_platform.partitions import daily_partitions
 
@@ -100,7 +100,9 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_stages(defs: dg.Definitions) -> list[tuple[set[dg.AssetKey], bool]]:
+def run_stages(
+    defs: dg.Definitions, job: str = ALL_ASSETS_JOB
+) -> list[tuple[set[dg.AssetKey], bool]]:
     """The graph's assets in up to three runs: the unpartitioned assets the days depend on, every
     daily asset for the whole range in one run, then the unpartitioned assets built on the days.
 
@@ -108,7 +110,7 @@ def run_stages(defs: dg.Definitions) -> list[tuple[set[dg.AssetKey], bool]]:
     run, partitioned or not: keeping the unpartitioned assets out of it spares most of them.
     """
     graph = defs.resolve_asset_graph()
-    keys = set(everything().resolve(graph))
+    keys = set(defs.resolve_job_def(job).asset_layer.executable_asset_keys)
     daily = {key for key in keys if graph.get(key).partitions_def is not None}
     before = set(dg.AssetSelection.assets(*daily).upstream().resolve(graph)) & keys - daily
     after = keys - daily - before

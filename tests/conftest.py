@@ -8,7 +8,9 @@ reached those tests skip, or fail when DATAGEN_REQUIRE_MARIADB=1 (as in CI).
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
 
 import pymysql
 import pytest
@@ -75,6 +77,24 @@ def mariadb_resource(mariadb_settings: Settings) -> MariaDBResource:
     return MariaDBResource(
         host=m.host, port=m.port, user=m.user, password=m.password, database=m.database
     )
+
+
+@pytest.fixture(scope="session")
+def small_world() -> Callable[[Path], Settings]:
+    """Settings of a small scenario (profile `small`, seed 7, first day 2024-01-01) on the
+    embedded database, with every file in the folder given."""
+
+    def settings(folder: Path) -> Settings:
+        return Settings(
+            seed=7,
+            profile="small",
+            start_date=date(2024, 1, 1),
+            embedded_path=folder / "ops.duckdb",
+            datalake=str(folder / "lake"),
+            warehouse_path=folder / "warehouse.duckdb",
+        )
+
+    return settings
 
 
 @pytest.fixture

@@ -25,17 +25,6 @@ ITENS = source_key("itens_notas_fiscais")
 DAY = "2024-01-02"
 
 
-def _settings(folder: Path) -> Settings:
-    return Settings(
-        seed=7,
-        profile="small",
-        start_date=date(2024, 1, 1),
-        embedded_path=folder / "ops.duckdb",
-        datalake=str(folder / "lake"),
-        warehouse_path=folder / "warehouse.duckdb",
-    )
-
-
 def _run_days(defs, instance, job: str, first: str, last: str) -> dg.ExecuteInProcessResult:
     return defs.resolve_job_def(job).execute_in_process(
         instance=instance,
@@ -73,10 +62,10 @@ def _sample(evaluation) -> str:
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory) -> tuple[Path, dict]:
+def loaded(tmp_path_factory, small_world) -> tuple[Path, dict]:
     """Three days and the KPIs on an embedded database, once; with the daily run's checks."""
     folder = tmp_path_factory.mktemp("loaded")
-    defs = build_definitions(_settings(folder))
+    defs = build_definitions(small_world(folder))
     with dg.instance_for_test() as instance:
         daily = _run_days(defs, instance, DAILY_JOB, "2024-01-01", "2024-01-03")
         kpis = defs.resolve_job_def(KPI_JOB).execute_in_process(
@@ -87,11 +76,11 @@ def loaded(tmp_path_factory) -> tuple[Path, dict]:
 
 
 @pytest.fixture
-def world(loaded, tmp_path) -> Settings:
+def world(loaded, tmp_path, small_world) -> Settings:
     folder, _ = loaded
     shutil.copy(folder / "ops.duckdb", tmp_path / "ops.duckdb")
     shutil.copytree(folder / "lake", tmp_path / "lake")
-    return _settings(tmp_path)
+    return small_world(tmp_path)
 
 
 def _execute(settings: Settings, sql: str, params: list) -> None:

@@ -20,15 +20,8 @@ SOURCE_AND_SILVER = {
 
 
 @pytest.fixture
-def settings(tmp_path) -> Settings:
-    return Settings(
-        seed=7,
-        profile="small",
-        start_date=date(2024, 1, 1),
-        embedded_path=tmp_path / "ops.duckdb",
-        datalake=str(tmp_path / "lake"),
-        warehouse_path=tmp_path / "warehouse.duckdb",
-    )
+def settings(tmp_path, small_world) -> Settings:
+    return small_world(tmp_path)
 
 
 def _assets(defs: dg.Definitions, job: str) -> set[str]:

@@ -1,6 +1,5 @@
 import json
 import shutil
-from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -22,33 +21,22 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 DAYS = ("2024-01-01", "2024-01-03")
 
 
-def _settings(folder: Path) -> Settings:
-    return Settings(
-        seed=7,
-        profile="small",
-        start_date=date(2024, 1, 1),
-        embedded_path=folder / "ops.duckdb",
-        datalake=str(folder / "lake"),
-        warehouse_path=folder / "warehouse.duckdb",
-    )
-
-
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory) -> Path:
+def loaded(tmp_path_factory, small_world) -> Path:
     """Three days generated, loaded into an embedded database and landed in silver, once."""
     folder = tmp_path_factory.mktemp("loaded")
     with dg.instance_for_test() as instance:
-        result = _run(build_definitions(_settings(folder)), instance, DAILY_JOB, *DAYS)
+        result = _run(build_definitions(small_world(folder)), instance, DAILY_JOB, *DAYS)
     assert result.success
     return folder
 
 
 @pytest.fixture
-def world(loaded, tmp_path) -> Settings:
+def world(loaded, tmp_path, small_world) -> Settings:
     """A private copy of the loaded database and lake."""
     shutil.copy(loaded / "ops.duckdb", tmp_path / "ops.duckdb")
     shutil.copytree(loaded / "lake", tmp_path / "lake")
-    return _settings(tmp_path)
+    return small_world(tmp_path)
 
 
 def _run(defs, instance, job: str, first: str, last: str) -> dg.ExecuteInProcessResult:

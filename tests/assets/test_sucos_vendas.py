@@ -5,7 +5,6 @@ import pyarrow as pa
 
 from datagen_platform import schema
 from datagen_platform.assets.sucos_vendas import source_key
-from datagen_platform.config import Settings
 from datagen_platform.definitions import ALL_ASSETS_JOB, build_definitions
 from datagen_platform.generation import Scenario, generate_day, load_profile
 from datagen_platform.resources.embedded import EmbeddedDuckDBResource
@@ -13,17 +12,6 @@ from datagen_platform.resources.embedded import EmbeddedDuckDBResource
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 NOTAS_KEY = source_key("notas_fiscais")
 ITENS_KEY = source_key("itens_notas_fiscais")
-
-
-def _settings(tmp_path) -> Settings:
-    return Settings(
-        seed=7,
-        profile="small",
-        start_date=date(2024, 1, 1),
-        embedded_path=tmp_path / "ops.duckdb",
-        datalake=str(tmp_path / "lake"),
-        warehouse_path=tmp_path / "warehouse.duckdb",
-    )
 
 
 def _run_range(defs: dg.Definitions, instance, first: str, last: str) -> dg.ExecuteInProcessResult:
@@ -38,8 +26,8 @@ def _run_range(defs: dg.Definitions, instance, first: str, last: str) -> dg.Exec
     )
 
 
-def test_source_tables_are_assets_with_daily_facts_and_static_dimensions(tmp_path):
-    graph = build_definitions(_settings(tmp_path)).resolve_asset_graph()
+def test_source_tables_are_assets_with_daily_facts_and_static_dimensions(tmp_path, small_world):
+    graph = build_definitions(small_world(tmp_path)).resolve_asset_graph()
 
     for table in schema.DIMENSIONS:
         node = graph.get(source_key(table.name))
@@ -53,8 +41,8 @@ def test_source_tables_are_assets_with_daily_facts_and_static_dimensions(tmp_pat
         assert {source_key(t.name) for t in schema.DIMENSIONS} <= set(node.parent_keys)
 
 
-def test_a_range_of_days_is_one_run_with_row_counts_per_partition(tmp_path):
-    settings = _settings(tmp_path)
+def test_a_range_of_days_is_one_run_with_row_counts_per_partition(tmp_path, small_world):
+    settings = small_world(tmp_path)
     world = Scenario(7, load_profile("small"), date(2024, 1, 1))
     with dg.instance_for_test() as instance:
         result = _run_range(build_definitions(settings), instance, "2024-01-01", "2024-01-03")
@@ -67,8 +55,8 @@ def test_a_range_of_days_is_one_run_with_row_counts_per_partition(tmp_path):
             assert _partition_rows(instance, ITENS_KEY, day) == expected.itens.num_rows
 
 
-def test_rerunning_a_day_replaces_it_with_the_same_rows(tmp_path):
-    settings = _settings(tmp_path)
+def test_rerunning_a_day_replaces_it_with_the_same_rows(tmp_path, small_world):
+    settings = small_world(tmp_path)
     database = EmbeddedDuckDBResource(path=str(settings.embedded_path))
     defs = build_definitions(settings)
     with dg.instance_for_test() as instance:
