@@ -8,9 +8,9 @@ import dagster as dg
 
 from datagen_platform import schema
 from datagen_platform.errors import TransientDatabaseError
-from datagen_platform.generation import generate_dimension, iter_day_blocks
+from datagen_platform.generation import Scenario, generate_dimension, iter_day_blocks
 from datagen_platform.progress import ProgressReporter
-from datagen_platform.resources.operational import OperationalDatabaseResource
+from datagen_platform.resources.operational import LoadResult, OperationalDatabaseResource
 from datagen_platform.resources.scenario import ScenarioResource
 
 GROUP = "sucos_vendas"
@@ -125,26 +125,12 @@ def build_fact_assets(partitions_def: dg.PartitionsDefinition, backend: str) -> 
         world = scenario.scenario()
         with retry_transient(context):
             operational_db.ensure_schema(world.profile.numero_type)
-        totals = {table.name: 0 for table in schema.FACTS}
-        seconds = 0.0
-        days = [date.fromisoformat(key) for key in context.partition_keys]
-        # Days already replaced stay replaced: a retry loads them again to the same rows.
-        with retry_transient(context):
-            results = operational_db.replace_days(
-                (day, iter_day_blocks(world, day)) for day in days
-            )
-            for day, loaded in zip(days, results, strict=True):
-                _record_day(context, day.isoformat(), loaded.rows, loaded.rows_per_second)
-                for name in totals:
-                    totals[name] += loaded.rows.get(name, 0)
-                seconds += loaded.seconds
-                progress.advance(day.isoformat(), sum(loaded.rows.values()))
-
-        rows_per_second = round(sum(totals.values()) / seconds) if seconds else 0
+        loaded = _load_days(context, world, operational_db, progress)
+        rows_per_second = round(loaded.rows_per_second)
         context.log.info(
             f"{len(context.partition_keys)} days ({context.partition_key_range.start} to "
-            f"{context.partition_key_range.end}): {totals} rows into {operational_db.describe()}, "
-            f"{rows_per_second} rows/s"
+            f"{context.partition_key_range.end}): {loaded.rows} rows into "
+            f"{operational_db.describe()}, {rows_per_second} rows/s"
         )
         for table in schema.FACTS:
             yield dg.MaterializeResult(
@@ -158,6 +144,28 @@ def build_fact_assets(partitions_def: dg.PartitionsDefinition, backend: str) -> 
             )
 
     return _facts
+
+
+def _load_days(
+    context: dg.AssetExecutionContext,
+    world: Scenario,
+    operational_db: OperationalDatabaseResource,
+    progress: ProgressReporter,
+) -> LoadResult:
+    """Replace every day of the run, recording each day's rows on its partitions."""
+    days = [date.fromisoformat(key) for key in context.partition_keys]
+    totals = {table.name: 0 for table in schema.FACTS}
+    seconds = 0.0
+    # Days already replaced stay replaced: a retry loads them again to the same rows.
+    with retry_transient(context):
+        results = operational_db.replace_days((day, iter_day_blocks(world, day)) for day in days)
+        for day, loaded in zip(days, results, strict=True):
+            _record_day(context, day.isoformat(), loaded.rows, loaded.rows_per_second)
+            for name in totals:
+                totals[name] += loaded.rows.get(name, 0)
+            seconds += loaded.seconds
+            progress.advance(day.isoformat(), sum(loaded.rows.values()))
+    return LoadResult(totals, seconds)
 
 
 def _record_day(
