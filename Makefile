@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # The CLI and the UI share one local Dagster instance, so runs from the shell show up in the UI.
-DAGSTER_LOCAL_HOME := $(CURDIR)/var/dagster_home
-export DAGSTER_HOME ?= $(DAGSTER_LOCAL_HOME)
+# Only these two targets see it: the tests make their own instances.
+DAGSTER_HOME ?= $(CURDIR)/var/dagster_home
+run dev: export DAGSTER_HOME := $(DAGSTER_HOME)
 
 $(DAGSTER_HOME)/dagster.yaml: deploy/dagster.dev.yaml
 	mkdir -p $(DAGSTER_HOME)
