@@ -6,7 +6,7 @@ The root is a local folder or a filesystem URI understood by `pyarrow.fs` (`s3:/
 
 import contextlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -153,14 +153,8 @@ class DatalakeResource(dg.ConfigurableResource):
         if schema is not None:
             self.check_schema(relative, [schema])
         fs, base = self.filesystem()
-        try:
+        with self._reading(relative):
             return pq.read_table(f"{base}/{relative}", filesystem=fs)
-        except FileNotFoundError:
-            raise DataIntegrityError(f"{self.uri(relative)} does not exist") from None
-        except (pa.ArrowInvalid, OSError) as error:
-            raise DataIntegrityError(
-                f"{self.uri(relative)} is not a readable Parquet file: {error}"
-            ) from None
 
     def read_silver(
         self, table_name: str, day: date | None = None, schema: pa.Schema | None = None
@@ -168,18 +162,23 @@ class DatalakeResource(dg.ConfigurableResource):
         """Read one silver partition (`day` given) or a dimension snapshot."""
         return self.read_table(self.silver_file(table_name, day), schema)
 
-    def check_schema(self, relative: str, accepted: list[pa.Schema]) -> pa.Schema:
-        """Read only the footer of a file and refuse it unless its schema is one of `accepted`."""
-        fs, base = self.filesystem()
+    @contextlib.contextmanager
+    def _reading(self, relative: str) -> Iterator[None]:
+        """Turn a missing or unreadable file into an error that names its path."""
         try:
-            with fs.open_input_file(f"{base}/{relative}") as source:
-                found = pq.read_schema(source)
+            yield
         except FileNotFoundError:
             raise DataIntegrityError(f"{self.uri(relative)} does not exist") from None
         except (pa.ArrowInvalid, OSError) as error:
             raise DataIntegrityError(
                 f"{self.uri(relative)} is not a readable Parquet file: {error}"
             ) from None
+
+    def check_schema(self, relative: str, accepted: list[pa.Schema]) -> pa.Schema:
+        """Read only the footer of a file and refuse it unless its schema is one of `accepted`."""
+        fs, base = self.filesystem()
+        with self._reading(relative), fs.open_input_file(f"{base}/{relative}") as source:
+            found = pq.read_schema(source)
         found = found.remove_metadata()
         if not any(found.equals(schema, check_metadata=False) for schema in accepted):
             raise DataIntegrityError(
