@@ -105,16 +105,6 @@ def to_silver(
     return result.cast(target)
 
 
-def read_silver_day(
-    operational_db: OperationalDatabaseResource,
-    table: str,
-    day: date,
-    con: duckdb.DuckDBPyConnection | None = None,
-) -> pa.Table:
-    """One day of a fact table from the operational database, cleaned for silver."""
-    return next(read_silver_days(operational_db, table, day, day, con))[1]
-
-
 def read_silver_days(
     operational_db: OperationalDatabaseResource,
     table: str,

@@ -27,8 +27,6 @@ from datagen_platform.resources.operational import (
     OperationalDatabaseResource,
     TableShape,
     check_numero_type,
-    check_unique_key,
-    conform,
     conform_block,
     day_filter,
     expected_shape,
@@ -39,7 +37,7 @@ from datagen_platform.resources.operational import (
     shape_differences,
     table_named,
 )
-from datagen_platform.schema import DIMENSIONS, FACTS, ITENS, NOTAS, TABLES, Column, Table
+from datagen_platform.schema import FACTS, ITENS, NOTAS, TABLES, Column, Table
 from datagen_platform.sqlfiles import render_sql, split_statements
 
 log = logging.getLogger(__name__)
@@ -84,10 +82,8 @@ class EmbeddedDuckDBResource(OperationalDatabaseResource):
 
     def load_dimension(self, table: str, data: pa.Table) -> LoadResult:
         start = time.perf_counter()
-        dimension = table_named(table, kinds=DIMENSIONS)
-        rows = conform(dimension, data, "int").sort_by(dimension.primary_key[0])
-        check_unique_key(dimension, rows)
-        if self.read_table(table).equals(rows):
+        dimension, rows, unchanged = self._dimension_rows(table, data)
+        if unchanged:
             return LoadResult({table: 0}, time.perf_counter() - start)
 
         stage = f"stage_{table}"
@@ -105,9 +101,6 @@ class EmbeddedDuckDBResource(OperationalDatabaseResource):
                 con.execute(statement)
             con.unregister(stage)
         return LoadResult({table: len(rows)}, time.perf_counter() - start)
-
-    def replace_day(self, day: date, blocks: Iterable[tuple[pa.Table, pa.Table]]) -> LoadResult:
-        return next(self.replace_days([(day, blocks)]))
 
     def replace_days(self, days: Iterable[tuple[date, Blocks]]) -> Iterator[LoadResult]:
         # Opening the file costs more than a small day: every group of days shares one

@@ -63,12 +63,20 @@ class OperationalDatabaseResource(dg.ConfigurableResource):
 
     def replace_day(self, day: date, blocks: Iterable[tuple[pa.Table, pa.Table]]) -> LoadResult:
         """Replace one sales day by the (invoices, items) blocks, all or nothing."""
-        raise NotImplementedError
+        return next(self.replace_days([(day, blocks)]))
 
     def replace_days(self, days: Iterable[tuple[date, Blocks]]) -> Iterator[LoadResult]:
-        """Replace each (day, blocks) in turn, each day all or nothing, yielding its result."""
-        for day, blocks in days:
-            yield self.replace_day(day, blocks)
+        """Replace each (day, blocks) in turn, each day all or nothing, yielding one result per
+        day."""
+        raise NotImplementedError
+
+    def _dimension_rows(self, table: str, data: pa.Table) -> tuple[Table, pa.Table, bool]:
+        """The dimension's schema, `data` in canonical types and key order, and whether the table
+        already holds exactly those rows (then a load has nothing to do)."""
+        dimension = table_named(table, kinds=DIMENSIONS)
+        rows = conform(dimension, data, "int").sort_by(dimension.primary_key[0])
+        check_unique_key(dimension, rows)
+        return dimension, rows, self.read_table(table).equals(rows)
 
     def read_table(self, table: str, day: date | None = None) -> pa.Table:
         """A whole table, or one day of a fact table, in primary key order."""
